@@ -22,3 +22,12 @@ export type { LogEntry, ScanOptions, Store, StoreLimits, WriteOperation } from '
 export type { MessageHandler, Transport } from './transport';
 export { ReadyBuilder } from './state-machine';
 export type { Outgoing, Ready, StateMachine } from './state-machine';
+export { bigintToBytes, byteWidth, bytesToBigint } from './bigint-bytes';
+export {
+  assertSignature,
+  generateMemberKeyPair,
+  publicKeyOf,
+  signMessage,
+  verifyMessage,
+} from './identity';
+export type { Member, MemberKeyPair, MemberRole, SignatureBuffer } from './identity';
