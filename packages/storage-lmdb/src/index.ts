@@ -1,0 +1,3 @@
+export { LmdbStore } from './lmdb-store';
+export type { LmdbStoreOptions } from './lmdb-store';
+export { LmdbErrorCode } from './error-codes';
