@@ -33,12 +33,16 @@ export const CoreErrorCode = {
   STORE_CLOSED: 'BC_STORE_CLOSED',
   /** A stored log or record failed its integrity check beyond a torn tail. */
   STORE_CORRUPT: 'BC_STORE_CORRUPT',
+  /** Another open store holds the medium (one open store per `MemoryDisk` or database at a time). */
+  STORE_LOCKED: 'BC_STORE_LOCKED',
   /** A message is larger than the transport allows. */
   TRANSPORT_MESSAGE_TOO_LARGE: 'BC_TRANSPORT_MESSAGE_TOO_LARGE',
   /** The destination peer is unknown or cannot be reached. */
   TRANSPORT_UNREACHABLE: 'BC_TRANSPORT_UNREACHABLE',
   /** The transport is closed. */
   TRANSPORT_CLOSED: 'BC_TRANSPORT_CLOSED',
+  /** An open endpoint with this node id already exists on the network. */
+  TRANSPORT_ENDPOINT_IN_USE: 'BC_TRANSPORT_ENDPOINT_IN_USE',
 } as const;
 
 /** Union of every core error code string. */

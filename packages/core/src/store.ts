@@ -4,7 +4,7 @@
  * The contract every adapter (in-memory, LMDB, …) honours and the compliance suite checks:
  * - `write(ops)` applies a batch atomically: after it returns every operation is visible, and a
  *   crash never leaves half a batch.
- * - Nothing is durable until `flush()` returns. A crash (or `MemoryStore.crash()`) loses writes and
+ * - Nothing is durable until `flush()` returns. A crash (or `MemoryDisk.crash()`) loses writes and
  *   appends made since the last `flush()`; what was flushed always survives, and every
  *   acknowledged-after-flush record is still there after reopen.
  * - A log's records keep their order and their sequence numbers (0, 1, 2, …). A crash during an

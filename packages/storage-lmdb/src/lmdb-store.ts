@@ -41,6 +41,7 @@ const DEFAULT_LIMITS: StoreLimits = {
 };
 
 const utf8 = new TextEncoder();
+const EMPTY = new Uint8Array(0);
 
 function invalid(message: string, details: Record<string, unknown> = {}): BrightChainError {
   return new BrightChainError(CoreErrorCode.STORE_INVALID, message, { details });
@@ -117,8 +118,9 @@ export class LmdbStore implements Store {
       if (after !== undefined && (upper === undefined || compareBytes(after, upper) < 0)) upper = after;
     }
     if (lower !== undefined && upper !== undefined && compareBytes(lower, upper) >= 0) return;
-    // Reverse ranges start at `upper` (LMDB treats it as inclusive; skipped below) and stop at `lower` by hand.
-    const range = this.kv.getRange(reverse ? rangeOf(upper, undefined, true) : rangeOf(lower, upper, false));
+    // Reverse ranges start at `upper` (LMDB treats it as inclusive; skipped below) and stop at `lower` by
+    // hand. Without an explicit empty `end`, lmdb-js's reverse cursor stops before the key 0x00.
+    const range = this.kv.getRange(reverse ? rangeOf(upper, EMPTY, true) : rangeOf(lower, upper, false));
     let count = 0;
     for (const { key, value } of range) {
       const k = key as Uint8Array;
