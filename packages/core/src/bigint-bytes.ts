@@ -20,7 +20,9 @@ export function bigintToBytes(value: bigint, width: number): Uint8Array {
     throw new BrightChainError(CoreErrorCode.INVALID_ARGUMENT, 'bigintToBytes needs a non-negative bigint');
   }
   if (!Number.isSafeInteger(width) || width < 1) {
-    throw new BrightChainError(CoreErrorCode.INVALID_ARGUMENT, 'width must be a positive integer', { details: { width } });
+    throw new BrightChainError(CoreErrorCode.INVALID_ARGUMENT, 'width must be a positive integer', {
+      details: { width },
+    });
   }
   const hex = value.toString(16);
   if (hex.length > width * 2) {
@@ -34,6 +36,7 @@ export function bigintToBytes(value: bigint, width: number): Uint8Array {
 /**
  * The non-negative bigint whose big-endian bytes are `bytes` (empty → 0n).
  *
+ * @throws BrightChainError `BC_INVALID_ARGUMENT` if `bytes` is not a Uint8Array
  * @example
  * ```ts
  * bytesToBigint(Uint8Array.of(1, 2)); // 258n
@@ -47,7 +50,16 @@ export function bytesToBigint(bytes: Uint8Array): bigint {
   return BigInt(`0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`);
 }
 
-/** Bytes needed to hold any value in `[0, modulus)`: `ceil(bitLength(modulus - 1) / 8)`, at least 1. */
+/**
+ * Bytes needed to hold any value in `[0, modulus)`: `ceil(bitLength(modulus - 1) / 8)`, at least 1.
+ *
+ * @throws nothing (a modulus ≤ 1 gives 1)
+ * @example
+ * ```ts
+ * byteWidth(256n); // 1 (0…255)
+ * byteWidth(257n); // 2
+ * ```
+ */
 export function byteWidth(modulus: bigint): number {
   if (modulus <= 1n) return 1;
   return Math.ceil((modulus - 1n).toString(2).length / 8);

@@ -62,9 +62,13 @@ export class ManualClock implements Clock {
    */
   advance(ms: number): number {
     if (!Number.isFinite(ms) || ms < 0) {
-      throw new BrightChainError(CoreErrorCode.CLOCK_INVALID, 'clock can only advance by a finite, non-negative amount', {
-        details: { ms },
-      });
+      throw new BrightChainError(
+        CoreErrorCode.CLOCK_INVALID,
+        'clock can only advance by a finite, non-negative amount',
+        {
+          details: { ms },
+        },
+      );
     }
     this.current += ms;
     return this.current;

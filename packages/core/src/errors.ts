@@ -39,6 +39,7 @@ export class BrightChainError extends Error {
   /** Structured context for the failure. */
   readonly details: ErrorDetails;
   declare readonly cause?: unknown;
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read by isInstance through the Symbol.for brand
   private readonly [BRAND] = true;
 
   /**

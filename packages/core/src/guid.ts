@@ -10,7 +10,16 @@ export type GuidV4 = string & { readonly __guidV4: true };
 
 const PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** True when `value` is a canonical (lower-case) GuidV4 string. */
+/**
+ * True when `value` is a canonical (lower-case) GuidV4 string.
+ *
+ * @throws nothing
+ * @example
+ * ```ts
+ * isGuidV4('6f1c6b1e-0c2b-4e5a-9d1b-2a3b4c5d6e7f'); // true
+ * isGuidV4('6F1C6B1E-0C2B-4E5A-9D1B-2A3B4C5D6E7F'); // false: parse it first
+ * ```
+ */
 export function isGuidV4(value: unknown): value is GuidV4 {
   return typeof value === 'string' && PATTERN.test(value);
 }
@@ -33,7 +42,8 @@ function invalid(reason: string, input: unknown): BrightChainError {
  */
 export function parseGuidV4(input: string | Uint8Array): GuidV4 {
   if (input instanceof Uint8Array) {
-    if (input.length !== 16) throw invalid(`expected 16 bytes, got ${input.length}`, `bytes(${input.length})`);
+    if (input.length !== 16)
+      throw invalid(`expected 16 bytes, got ${input.length}`, `bytes(${input.length})`);
     return parseGuidV4(formatBytes(input));
   }
   if (typeof input !== 'string') throw invalid('expected a string or 16 bytes', typeof input);
@@ -46,7 +56,15 @@ export function parseGuidV4(input: string | Uint8Array): GuidV4 {
   return lower as GuidV4;
 }
 
-/** The 16 bytes of a GuidV4. @throws BrightChainError `BC_GUID_INVALID` */
+/**
+ * The 16 bytes of a GuidV4 (any case accepted).
+ *
+ * @throws BrightChainError `BC_GUID_INVALID` for anything that is not a version-4 GUID
+ * @example
+ * ```ts
+ * guidV4ToBytes('6f1c6b1e-0c2b-4e5a-9d1b-2a3b4c5d6e7f').length; // 16
+ * ```
+ */
 export function guidV4ToBytes(guid: GuidV4 | string): Uint8Array {
   const canonical = parseGuidV4(guid);
   return Uint8Array.from(Buffer.from(canonical.replace(/-/g, ''), 'hex'));

@@ -81,13 +81,17 @@ describe('SeededRandom', () => {
     expect(() => new SeededRandom(1).int(max)).toThrow(
       expect.objectContaining({ code: 'BC_INVALID_ARGUMENT' }),
     );
-    expect(() => new CryptoRandom().int(max)).toThrow(expect.objectContaining({ code: 'BC_INVALID_ARGUMENT' }));
+    expect(() => new CryptoRandom().int(max)).toThrow(
+      expect.objectContaining({ code: 'BC_INVALID_ARGUMENT' }),
+    );
   });
 
   it('rejects bad seeds and bad lengths', () => {
     expect(() => new SeededRandom(1.5)).toThrow(expect.objectContaining({ code: 'BC_INVALID_ARGUMENT' }));
     expect(() => new SeededRandom({} as unknown as string)).toThrow(BrightChainError);
-    expect(() => new SeededRandom(1).bytes(-1)).toThrow(expect.objectContaining({ code: 'BC_INVALID_ARGUMENT' }));
+    expect(() => new SeededRandom(1).bytes(-1)).toThrow(
+      expect.objectContaining({ code: 'BC_INVALID_ARGUMENT' }),
+    );
   });
 });
 
