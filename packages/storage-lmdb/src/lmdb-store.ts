@@ -88,13 +88,25 @@ export class LmdbStore implements Store {
         overlappingSync: false,
         mapSize: options.mapSize ?? 8 * 1024 ** 3,
       });
-      this.kv = this.root.openDB<Uint8Array, Uint8Array>({ name: 'kv', keyEncoding: 'binary', encoding: 'binary' });
-      this.logs = this.root.openDB<Uint8Array, Uint8Array>({ name: 'log', keyEncoding: 'binary', encoding: 'binary' });
-    } catch (cause) {
-      throw new BrightChainError(LmdbErrorCode.OPEN_FAILED, `cannot open LMDB environment at ${options.path}`, {
-        details: { path: options.path },
-        cause,
+      this.kv = this.root.openDB<Uint8Array, Uint8Array>({
+        name: 'kv',
+        keyEncoding: 'binary',
+        encoding: 'binary',
       });
+      this.logs = this.root.openDB<Uint8Array, Uint8Array>({
+        name: 'log',
+        keyEncoding: 'binary',
+        encoding: 'binary',
+      });
+    } catch (cause) {
+      throw new BrightChainError(
+        LmdbErrorCode.OPEN_FAILED,
+        `cannot open LMDB environment at ${options.path}`,
+        {
+          details: { path: options.path },
+          cause,
+        },
+      );
     }
   }
 
@@ -108,7 +120,8 @@ export class LmdbStore implements Store {
   *scan(options: ScanOptions = {}): Iterable<readonly [Uint8Array, Uint8Array]> {
     this.checkOpen();
     const { prefix, start, end, limit, reverse = false } = options;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw invalid('limit must be a non-negative integer');
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0))
+      throw invalid('limit must be a non-negative integer');
     if (limit === 0) return;
     let lower = start;
     let upper = end;
@@ -141,13 +154,17 @@ export class LmdbStore implements Store {
     this.checkOpen();
     if (!Array.isArray(operations)) throw invalid('write() needs an array of operations');
     if (operations.length > this.limits.maxBatchOperations) {
-      throw invalid('batch has too many operations', { count: operations.length, max: this.limits.maxBatchOperations });
+      throw invalid('batch has too many operations', {
+        count: operations.length,
+        max: this.limits.maxBatchOperations,
+      });
     }
     for (const op of operations) {
       if (op === null || typeof op !== 'object') throw invalid('operation must be an object');
       this.checkKey(op.key);
       if (op.type === 'put') this.checkValue(op.value, this.limits.maxValueBytes);
-      else if (op.type !== 'delete') throw invalid('operation type must be put or delete', { type: (op as { type: unknown }).type });
+      else if (op.type !== 'delete')
+        throw invalid('operation type must be put or delete', { type: (op as { type: unknown }).type });
     }
     if (operations.length === 0) return;
     this.kv.transactionSync(() => {
@@ -174,12 +191,15 @@ export class LmdbStore implements Store {
   *readLog(log: string, fromSequence = 0): Iterable<LogEntry> {
     this.checkOpen();
     this.checkLogName(log);
-    if (!Number.isSafeInteger(fromSequence) || fromSequence < 0) throw invalid('fromSequence must be a non-negative integer');
+    if (!Number.isSafeInteger(fromSequence) || fromSequence < 0)
+      throw invalid('fromSequence must be a non-negative integer');
     const prefix = logPrefix(log);
     const end = prefixUpperBound(prefix);
     for (const { key, value } of this.logs.getRange(rangeOf(logKey(log, fromSequence), end, false))) {
       const k = key as Uint8Array;
-      const sequence = Number(Buffer.from(k.buffer, k.byteOffset, k.byteLength).readBigUInt64BE(prefix.length));
+      const sequence = Number(
+        Buffer.from(k.buffer, k.byteOffset, k.byteLength).readBigUInt64BE(prefix.length),
+      );
       yield { sequence, record: copy(value as Uint8Array) };
     }
   }
@@ -220,7 +240,8 @@ export class LmdbStore implements Store {
   private checkKey(key: Uint8Array): void {
     if (!(key instanceof Uint8Array)) throw invalid('key must be a Uint8Array');
     if (key.length === 0) throw invalid('key must not be empty');
-    if (key.length > this.limits.maxKeyBytes) throw invalid('key is too long', { length: key.length, max: this.limits.maxKeyBytes });
+    if (key.length > this.limits.maxKeyBytes)
+      throw invalid('key is too long', { length: key.length, max: this.limits.maxKeyBytes });
   }
 
   private checkValue(value: Uint8Array, max: number): void {
@@ -229,8 +250,15 @@ export class LmdbStore implements Store {
   }
 
   private checkLogName(log: string): void {
-    if (typeof log !== 'string' || log.length === 0 || log.includes('\u0000') || utf8.encode(log).length > 200) {
-      throw invalid('log name must be a non-empty string of at most 200 bytes without NUL', { log: String(log).slice(0, 64) });
+    if (
+      typeof log !== 'string' ||
+      log.length === 0 ||
+      log.includes('\u0000') ||
+      utf8.encode(log).length > 200
+    ) {
+      throw invalid('log name must be a non-empty string of at most 200 bytes without NUL', {
+        log: String(log).slice(0, 64),
+      });
     }
   }
 }
@@ -258,7 +286,10 @@ function logKey(log: string, sequence: number): Buffer {
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return Buffer.compare(
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  );
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

@@ -29,15 +29,21 @@ describe('LmdbStore specifics', () => {
     expect(reopened.logLength('log')).toBe(2);
     expect(reopened.logLength('log\u0001')).toBe(1);
     expect(reopened.logLength('lo')).toBe(0);
-    expect([...reopened.readLog('log', 1)].map((e) => [e.sequence, dec.decode(e.record)])).toEqual([[1, 'y']]);
+    expect([...reopened.readLog('log', 1)].map((e) => [e.sequence, dec.decode(e.record)])).toEqual([
+      [1, 'y'],
+    ]);
     expect(reopened.append('log', enc.encode('z'))).toBe(2);
     reopened.close();
   });
 
   it('rejects keys over 511 bytes, NUL in log names, and limits LMDB cannot honour', () => {
     const store = new LmdbStore({ path: dir });
-    expect(() => store.get(new Uint8Array(512))).toThrow(expect.objectContaining({ code: 'BC_STORE_INVALID' }));
-    expect(() => store.append('a\u0000b', new Uint8Array(1))).toThrow(expect.objectContaining({ code: 'BC_STORE_INVALID' }));
+    expect(() => store.get(new Uint8Array(512))).toThrow(
+      expect.objectContaining({ code: 'BC_STORE_INVALID' }),
+    );
+    expect(() => store.append('a\u0000b', new Uint8Array(1))).toThrow(
+      expect.objectContaining({ code: 'BC_STORE_INVALID' }),
+    );
     store.close();
     expect(() => new LmdbStore({ path: join(dir, 'x'), limits: { maxKeyBytes: 4096 } })).toThrow(
       expect.objectContaining({ code: 'BC_STORE_INVALID' }),
@@ -62,7 +68,9 @@ describe('LmdbStore specifics', () => {
     let next = 0;
     let acknowledged = -1;
     for (let round = 0; round < 50; round++) {
-      const child = spawn(process.execPath, [fixture, dir, String(next)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [fixture, dir, String(next)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let buffer = '';
       const killAfter = 5 + random.int(60);
       await new Promise<void>((resolve, reject) => {
@@ -73,7 +81,8 @@ describe('LmdbStore specifics', () => {
           const lines = buffer.split('\n');
           buffer = lines.pop() ?? '';
           for (const line of lines) {
-            if (line === 'ready' && timer === undefined) timer = setTimeout(() => child.kill('SIGKILL'), killAfter);
+            if (line === 'ready' && timer === undefined)
+              timer = setTimeout(() => child.kill('SIGKILL'), killAfter);
             const m = /^ack (\d+) (\d+)$/.exec(line);
             if (m) acknowledged = Math.max(acknowledged, Number(m[1]));
           }
@@ -87,11 +96,14 @@ describe('LmdbStore specifics', () => {
       const store = new LmdbStore({ path: dir });
       for (let i = 0; i <= acknowledged; i++) {
         const value = store.get(enc.encode(`block/${String(i).padStart(8, '0')}`));
-        if (value === undefined || dec.decode(value) !== `holder-of-${i}`) throw new Error(`lost block ${i} in round ${round}`);
+        if (value === undefined || dec.decode(value) !== `holder-of-${i}`)
+          throw new Error(`lost block ${i} in round ${round}`);
       }
       const votes = [...store.readLog('votes')].map((e) => dec.decode(e.record));
       expect(votes.length).toBeGreaterThanOrEqual(acknowledged + 1);
-      expect(votes.slice(0, acknowledged + 1)).toEqual(Array.from({ length: acknowledged + 1 }, (_, i) => `vote-${i}`));
+      expect(votes.slice(0, acknowledged + 1)).toEqual(
+        Array.from({ length: acknowledged + 1 }, (_, i) => `vote-${i}`),
+      );
       // A write that committed but was not yet acknowledged may be present: continue after it.
       next = store.logLength('votes');
       store.close();
