@@ -167,6 +167,21 @@ describe('frameParts / domainHash / domainXof', () => {
     );
   });
 
+  it('domainHash matches noble SHA3-256 on both sides of the node:crypto threshold (256 framed bytes)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 0, maxLength: 400 }), { maxLength: 3 }), (parts) => {
+        const framed = frameParts('brightchain/test/v1', parts);
+        expect(hex(domainHash('brightchain/test/v1', ...parts))).toBe(hex(sha3_256(framed)));
+      }),
+      { numRuns: 200 },
+    );
+    for (const size of [230, 231, 232, 233, 240, 4096]) {
+      const part = new Uint8Array(size).fill(size & 0xff);
+      const framed = frameParts('brightchain/test/v1', [part]);
+      expect(hex(domainHash('brightchain/test/v1', part))).toBe(hex(sha3_256(framed)));
+    }
+  });
+
   it('different splits of the same bytes give different hashes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 2, maxLength: 40 }), fc.nat(), fc.nat(), (bytes, a, b) => {
