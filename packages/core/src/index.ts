@@ -56,3 +56,4 @@ export {
   verifyEnvelope,
 } from './envelope';
 export type { Envelope, UnsignedEnvelope } from './envelope';
+export { BinaryHeap } from './binary-heap';

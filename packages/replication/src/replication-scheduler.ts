@@ -61,7 +61,7 @@ import {
   validateShutdownRequest,
 } from '@brightchain/node-state';
 import { AccessHeat } from './access-heat';
-import { BinaryHeap } from './binary-heap';
+import { BinaryHeap } from '@brightchain/core';
 import { type BlockAssessment, assessBlock } from './block-assessment';
 import { blockBytesOf, blockHexOf } from './block-key';
 import { ReplicationErrorCode } from './error-codes';

@@ -3,7 +3,7 @@
  * superseded entries are dropped when they reach the top. Gives the scheduler its `nextDeadline()` in
  * O(1) and fires due timers in O(log n) each. Internal.
  */
-import { BinaryHeap } from './binary-heap';
+import { BinaryHeap } from '@brightchain/core';
 
 interface TimerEntry {
   readonly at: number;

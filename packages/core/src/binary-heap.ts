@@ -1,22 +1,37 @@
 /**
- * A binary min-heap under a comparator (Williams 1964). Internal: the scheduler's pending queue and
- * timer queue are built on it. `O(log n)` push and pop, `O(n)` build from an array.
+ * A binary min-heap under a comparator (Williams 1964): the priority queue behind schedulers' job
+ * queues and timer deadlines. `O(log n)` push and pop, `O(n)` filter.
  */
 
-/** @internal */
+/**
+ * Min-heap ordered by `less`. Ties pop in no particular order: put a sequence number in the items
+ * and compare on it last when determinism across runs matters.
+ *
+ * @example
+ * ```ts
+ * const heap = new BinaryHeap<number>((a, b) => a < b);
+ * heap.push(3);
+ * heap.push(1);
+ * heap.pop(); // 1
+ * ```
+ */
 export class BinaryHeap<T> {
   private readonly items: T[] = [];
 
+  /** @param less - true when `a` must pop before `b` */
   constructor(private readonly less: (a: T, b: T) => boolean) {}
 
+  /** Number of items. */
   get size(): number {
     return this.items.length;
   }
 
+  /** The item `pop()` would return, without removing it. */
   peek(): T | undefined {
     return this.items[0];
   }
 
+  /** Adds `item`. */
   push(item: T): void {
     const items = this.items;
     items.push(item);
@@ -30,6 +45,7 @@ export class BinaryHeap<T> {
     items[i] = item;
   }
 
+  /** Removes and returns the smallest item, or `undefined` when empty. */
   pop(): T | undefined {
     const items = this.items;
     if (items.length === 0) return undefined;
