@@ -11,6 +11,7 @@
  */
 import {
   BrightChainError,
+  bytesEqual,
   type CanonicalValue,
   type WriteOperation,
   decodeStrict,
@@ -112,10 +113,6 @@ function decodeRecord(key: Uint8Array, value: Uint8Array): CanonicalValue {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
-}
-
 /**
  * Parses an entry record read back from the store, checking it against its key.
  *
@@ -131,7 +128,7 @@ export function readEntryRecord(prefixLength: number, key: Uint8Array, value: Ui
     throw error;
   }
   const expected = concat(entry.blockBytes, guidV4ToBytes(entry.holder));
-  if (!sameBytes(key.subarray(prefixLength + 1), expected))
+  if (!bytesEqual(key.subarray(prefixLength + 1), expected))
     throw corrupt('key does not match the entry', key);
   return entry;
 }

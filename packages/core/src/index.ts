@@ -57,3 +57,4 @@ export {
 } from './envelope';
 export type { Envelope, UnsignedEnvelope } from './envelope';
 export { BinaryHeap } from './binary-heap';
+export { bytesEqual, compareBytes } from './bytes';

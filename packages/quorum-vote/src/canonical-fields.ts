@@ -102,10 +102,3 @@ export function readGuid(value: CanonicalValue | undefined, field: string): Guid
 export function guidBytes(id: GuidV4): Uint8Array {
   return guidV4ToBytes(id);
 }
-
-/** Byte equality. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -16,6 +16,7 @@
  * new set; with fewer members than a rule asks for, the rule is capped at unanimity (bootstrap).
  */
 import {
+  bytesEqual,
   BrightChainError,
   CoreErrorCode,
   checksumToHex as toHex,
@@ -30,7 +31,6 @@ import {
   publicKeyOf,
 } from '@brightchain/core';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { bytesEqual } from './canonical-fields';
 import { eciesEncrypt } from './ecies';
 import { QuorumErrorCode } from './error-codes';
 import { type FeldmanShare, interpolateAtZero, verifyFeldmanShare } from './feldman-vss';

@@ -22,6 +22,7 @@
  */
 import {
   BrightChainError,
+  bytesEqual,
   type CanonicalValue,
   type GuidV4,
   type Random,
@@ -30,7 +31,7 @@ import {
   signMessage,
   verifyMessage,
 } from '@brightchain/core';
-import { bytesEqual, guidBytes, readBytes, readGuid, readInt, readList, readTuple } from './canonical-fields';
+import { guidBytes, readBytes, readGuid, readInt, readList, readTuple } from './canonical-fields';
 import { eciesDecrypt, eciesEncrypt } from './ecies';
 import { QuorumErrorCode } from './error-codes';
 import { type FeldmanShare, decodeCommitments, publicShareOf, verifyFeldmanShare } from './feldman-vss';

@@ -14,6 +14,7 @@
  */
 import {
   BrightChainError,
+  bytesEqual,
   type CanonicalValue,
   type GuidV4,
   type Random,
@@ -21,16 +22,7 @@ import {
   encodeCanonical,
 } from '@brightchain/core';
 import { gcm } from '@noble/ciphers/aes.js';
-import {
-  bytesEqual,
-  guidBytes,
-  malformed,
-  readBytes,
-  readGuid,
-  readInt,
-  readList,
-  readTuple,
-} from './canonical-fields';
+import { guidBytes, malformed, readBytes, readGuid, readInt, readList, readTuple } from './canonical-fields';
 import { eciesDecrypt, eciesEncrypt } from './ecies';
 import { QuorumErrorCode } from './error-codes';
 import { type FeldmanShare, dealFeldman, decodeCommitments, reconstructFeldmanSecret } from './feldman-vss';

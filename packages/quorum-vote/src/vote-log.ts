@@ -17,6 +17,7 @@
  */
 import {
   BrightChainError,
+  bytesEqual,
   type CanonicalValue,
   type GuidV4,
   type Store,
@@ -25,7 +26,6 @@ import {
   encodeCanonical,
 } from '@brightchain/core';
 import {
-  bytesEqual,
   guidBytes,
   malformed,
   readGuid,

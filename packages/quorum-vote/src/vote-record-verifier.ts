@@ -3,8 +3,7 @@
  * expected genesis hash) can check that every closed vote was counted correctly, without trusting
  * the node that wrote it.
  */
-import { BrightChainError, type GuidV4 } from '@brightchain/core';
-import { bytesEqual } from './canonical-fields';
+import { BrightChainError, type GuidV4, bytesEqual } from '@brightchain/core';
 import { QuorumErrorCode } from './error-codes';
 import type { GovernanceRules, QuorumVoteType } from './governance-rules';
 import type { MemberSet } from './member-set';

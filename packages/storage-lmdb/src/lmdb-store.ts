@@ -14,6 +14,7 @@
 import {
   BrightChainError,
   CoreErrorCode,
+  compareBytes,
   type LogEntry,
   type ScanOptions,
   type Store,
@@ -283,13 +284,6 @@ function logKey(log: string, sequence: number): Buffer {
   key.set(prefix);
   key.writeBigUInt64BE(BigInt(sequence), prefix.length);
   return key;
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(
-    Buffer.from(a.buffer, a.byteOffset, a.byteLength),
-    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
-  );
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
