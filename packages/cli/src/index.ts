@@ -1,1 +1,10 @@
-export {};
+export { runCli, COMMANDS } from './cli';
+export { processIo } from './cli-io';
+export type { CliIo } from './cli-io';
+export { ExitCode } from './command';
+export type { Command } from './command';
+export { CliErrorCode } from './error-codes';
+export { parseSimArgs, runSimCommand, simCommand } from './commands/sim';
+export type { SimCommandOptions } from './commands/sim';
+export { formatSimSummary, replayCommand } from './sim-summary';
+export { ProgressBar, renderProgressBar } from './progress-bar';
