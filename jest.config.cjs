@@ -4,7 +4,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/tests'],
   testMatch: soak ? ['**/test/**/*.soak.ts'] : ['**/test/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
-  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+  },
   // ESM-only packages compiled to CJS by @swc/jest: @noble, and js-libp2p's dependency tree (weald's own
   // nested ms and supports-color are ESM too, hence the look-behind).
   transformIgnorePatterns: [

@@ -24,7 +24,12 @@ export function machineInfo() {
  * Runs `candidate` and `baseline` (each `{ name, fn }`, fn may be async) in one tinybench run and
  * returns a figure: ops/s of both and ratio = candidate / baseline (higher is better for the candidate).
  */
-export async function compare(name, candidate, baseline, { time = 1000, warmupTime = 200, unit = 'ops/s' } = {}) {
+export async function compare(
+  name,
+  candidate,
+  baseline,
+  { time = 1000, warmupTime = 200, unit = 'ops/s' } = {},
+) {
   const bench = new Bench({ time, warmupTime });
   bench.add(candidate.name, candidate.fn).add(baseline.name, baseline.fn);
   await bench.run();
@@ -32,7 +37,13 @@ export async function compare(name, candidate, baseline, { time = 1000, warmupTi
   const hz = (r) => (r && 'throughput' in r ? r.throughput.mean : r?.hz) ?? Number.NaN;
   const cHz = hz(c);
   const bHz = hz(b);
-  return figure({ name, unit, value: cHz, baseline: { name: baseline.name, value: bHz }, candidate: candidate.name });
+  return figure({
+    name,
+    unit,
+    value: cHz,
+    baseline: { name: baseline.name, value: bHz },
+    candidate: candidate.name,
+  });
 }
 
 /** Measures the mean wall time of `fn` (ms) over `iterations` runs after `warmup` runs. */
@@ -70,7 +81,12 @@ export function figure({ name, unit, value, baseline, candidate, target, notes }
     unit,
     value: round(value),
     ...(baseline ? { baseline: { name: baseline.name, value: round(baseline.value) } } : {}),
-    ...(ratio !== null ? { ratio: round(ratio), ratioMeaning: lowerIsBetter ? 'baseline/value (times faster)' : 'value/baseline' } : {}),
+    ...(ratio !== null
+      ? {
+          ratio: round(ratio),
+          ratioMeaning: lowerIsBetter ? 'baseline/value (times faster)' : 'value/baseline',
+        }
+      : {}),
     ...(target ? { target } : {}),
     ...(notes ? { notes } : {}),
   };
@@ -86,11 +102,22 @@ function round(x) {
 export function writeReport(pkg, figures) {
   const dir = join(root, 'bench-results');
   mkdirSync(dir, { recursive: true });
-  const report = { package: `@brightchain/${pkg}`, date: new Date().toISOString(), machine: machineInfo(), figures };
+  const report = {
+    package: `@brightchain/${pkg}`,
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    figures,
+  };
   const file = join(dir, `${pkg}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.table(
-    figures.map((f) => ({ name: f.name, value: f.value, unit: f.unit, baseline: f.baseline?.value, ratio: f.ratio })),
+    figures.map((f) => ({
+      name: f.name,
+      value: f.value,
+      unit: f.unit,
+      baseline: f.baseline?.value,
+      ratio: f.ratio,
+    })),
   );
   console.log(`wrote ${file}`);
   return report;

@@ -11,7 +11,9 @@ const packages = readdirSync('packages').filter(
 let failed = 0;
 for (const p of packages) {
   console.log(`\n== bench: @brightchain/${p} ==`);
-  const r = spawnSync(process.execPath, ['--expose-gc', join('packages', p, 'bench', 'index.mjs')], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', join('packages', p, 'bench', 'index.mjs')], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

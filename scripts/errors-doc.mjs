@@ -11,7 +11,10 @@ export function collectErrorCodes(root = '.') {
     const text = readFileSync(file, 'utf8');
     const pattern = /\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*\n\s*[A-Z0-9_]+:\s*'(BC_[A-Z0-9_]+)'/g;
     for (const match of text.matchAll(pattern)) {
-      const meaning = match[1].replace(/^\s*\*\s?/gm, '').replace(/\s+/g, ' ').trim();
+      const meaning = match[1]
+        .replace(/^\s*\*\s?/gm, '')
+        .replace(/\s+/g, ' ')
+        .trim();
       rows.push({ code: match[2], pkg: `@brightchain/${pkg}`, meaning });
     }
   }
@@ -25,7 +28,7 @@ export function renderErrorsDoc(rows) {
     'Every error thrown by a `@brightchain/*` package is a `BrightChainError` with one of these stable',
     '`code`s, structured `details` and, where there was one, a `cause`. Branch on the code, never on the',
     'message. Use `BrightChainError.isInstance(error, code)`: it works even when two copies of a package',
-    'are loaded. This file is generated from each package\'s `src/error-codes.ts` by',
+    "are loaded. This file is generated from each package's `src/error-codes.ts` by",
     '`node scripts/errors-doc.mjs`; a test fails when it is stale.',
     '',
     '| code | package | meaning |',

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 const root = join(__dirname, '..');
 const packages = readdirSync(join(root, 'packages'))
   .filter((p) => existsSync(join(root, 'packages', p, 'package.json')))
-  .map((p) => JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8')) as { name: string; exports?: unknown });
+  .map(
+    (p) =>
+      JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8')) as {
+        name: string;
+        exports?: unknown;
+      },
+  );
 
 function exportsVia(kind: 'import' | 'require', name: string): string[] {
   const script =

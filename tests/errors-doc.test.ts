@@ -7,7 +7,10 @@ const root = join(__dirname, '..');
 
 it('docs/errors.md is up to date with every package error-codes.ts', () => {
   expect(() =>
-    execFileSync(process.execPath, [join(root, 'scripts', 'errors-doc.mjs'), '--check'], { cwd: root, stdio: 'pipe' }),
+    execFileSync(process.execPath, [join(root, 'scripts', 'errors-doc.mjs'), '--check'], {
+      cwd: root,
+      stdio: 'pipe',
+    }),
   ).not.toThrow();
 });
 
