@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 
+// shims: the worker pool finds its own bundle through __filename in both the ESM and CJS builds.
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
@@ -7,4 +8,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  shims: true,
 });
