@@ -2,4 +2,6 @@
 import { runCli } from './cli';
 import { processIo } from './cli-io';
 
-process.exitCode = runCli(process.argv.slice(2), processIo());
+void Promise.resolve(runCli(process.argv.slice(2), processIo())).then((code) => {
+  process.exitCode = code;
+});

@@ -1,6 +1,6 @@
 /**
  * A subcommand of `brightchain`. Each lives in its own file under `commands/` (`sim` now; `node`,
- * `poll`, `bench` and `--dashboard` later) and is listed in `cli.ts`.
+ * `poll` and `bench` later) and is listed in `cli.ts`.
  */
 import type { CliIo } from './cli-io';
 
@@ -13,10 +13,11 @@ export interface Command {
   /** Full help text for `brightchain NAME --help`. */
   readonly usage: string;
   /**
-   * Runs with the arguments after the command name and returns the exit code.
+   * Runs with the arguments after the command name and returns the exit code, or a promise of it
+   * for commands that keep serving (e.g. `sim --dashboard`).
    * @throws BrightChainError `BC_CLI_USAGE` (and other typed errors) for bad input: exit code 2
    */
-  run(args: readonly string[], io: CliIo): number;
+  run(args: readonly string[], io: CliIo): number | Promise<number>;
 }
 
 /** Exit codes of every command. */

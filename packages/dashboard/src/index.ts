@@ -1,1 +1,14 @@
-export {};
+export { startDashboard } from './dashboard-server';
+export type { DashboardOptions, DashboardServer } from './dashboard-server';
+export { createScenarioSimulation } from './scenario-simulation';
+export type { ScenarioSimulation, ScenarioSimulationOptions } from './scenario-simulation';
+export { DashboardRecorder } from './dashboard-recorder';
+export type { DashboardLogEntry } from './dashboard-recorder';
+export { SimulationPacer, MAX_SPEED } from './simulation-pacer';
+export type { SimulationPacerOptions } from './simulation-pacer';
+export { parseControlRequest, CONTROL_ACTIONS } from './control-request';
+export type { ControlRequest } from './control-request';
+export { formatPrometheus } from './prometheus-text';
+export type { MetricFamily } from './prometheus-text';
+export type { DashboardNode, DashboardRatePoint, DashboardSnapshot } from './dashboard-snapshot';
+export { DashboardErrorCode } from './error-codes';

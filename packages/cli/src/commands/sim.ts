@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { BrightChainError, CryptoRandom, type Seed } from '@brightchain/core';
+import { type ScenarioSimulation, createScenarioSimulation, startDashboard } from '@brightchain/dashboard';
 import {
   type FaultSchedule,
   type SimulationReport,
@@ -27,9 +28,28 @@ export interface SimCommandOptions {
   readonly loss?: number;
   readonly schedulePath?: string;
   readonly json: boolean;
+  /** Set by `--dashboard`: serve the live dashboard while the simulation runs at `speed`. */
+  readonly dashboard?: SimDashboardOptions;
 }
 
-const DEFAULTS = { nodes: 100, durationSeconds: 600, scenario: 'steady', protocol: 'gossip' } as const;
+/** The `--dashboard` options of `brightchain sim`. */
+export interface SimDashboardOptions {
+  /** `--port N` (0: a free port). */
+  readonly port: number;
+  /** `--speed X`: simulated seconds per wall second. */
+  readonly speed: number;
+  /** `--keep-open`: keep serving after the duration until Ctrl-C. */
+  readonly keepOpen: boolean;
+}
+
+const DEFAULTS = {
+  nodes: 100,
+  durationSeconds: 600,
+  scenario: 'steady',
+  protocol: 'gossip',
+  port: 0,
+  speed: 10,
+} as const;
 
 function usageError(message: string, details: Record<string, unknown> = {}): BrightChainError {
   return new BrightChainError(CliErrorCode.USAGE, message, { details });
@@ -54,6 +74,11 @@ Options:
   --loss P           message loss probability on every link, 0–1 (overrides the scenario's)
   --protocol NAME    protocol every node runs: ${protocols.names().join(', ')} (default ${DEFAULTS.protocol})
   --json             print one JSON report object on stdout instead of the summary
+  --dashboard        serve a live web dashboard on 127.0.0.1 while the simulation runs at --speed
+                     (the URL is printed on stderr); print the report when the duration is reached
+  --port N           dashboard port (default ${DEFAULTS.port}: a free port); with --dashboard only
+  --speed X          simulated seconds per wall second (default ${DEFAULTS.speed}); with --dashboard only
+  --keep-open        keep the dashboard up after the duration until Ctrl-C; with --dashboard only
   -h, --help         this help
 
 Scenarios:
@@ -122,6 +147,10 @@ export function parseSimArgs(args: readonly string[]): SimCommandOptions | 'help
         loss: { type: 'string' },
         protocol: { type: 'string' },
         json: { type: 'boolean' },
+        dashboard: { type: 'boolean' },
+        port: { type: 'string' },
+        speed: { type: 'string' },
+        'keep-open': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -157,6 +186,19 @@ export function parseSimArgs(args: readonly string[]): SimCommandOptions | 'help
   if (scenario !== 'custom' && schedulePath !== undefined) {
     throw usageError('--schedule is only used with --scenario custom', { scenario });
   }
+  const dashboard = values.dashboard === true;
+  if (!dashboard) {
+    for (const name of ['port', 'speed', 'keep-open']) {
+      if (values[name] !== undefined)
+        throw usageError(`--${name} is only used with --dashboard`, { option: name });
+    }
+  }
+  const port =
+    str('port') === undefined ? DEFAULTS.port : parseInteger(str('port') as string, 'port', 0, 65_535);
+  const speed =
+    str('speed') === undefined
+      ? DEFAULTS.speed
+      : parseDecimal(str('speed') as string, 'speed', 0, 1_000_000, true);
   const seed = str('seed') === undefined ? new CryptoRandom().int(2 ** 31) : parseSeed(str('seed') as string);
   return {
     nodes,
@@ -167,6 +209,7 @@ export function parseSimArgs(args: readonly string[]): SimCommandOptions | 'help
     json: values.json === true,
     ...(loss === undefined ? {} : { loss }),
     ...(schedulePath === undefined ? {} : { schedulePath }),
+    ...(dashboard ? { dashboard: { port, speed, keepOpen: values['keep-open'] === true } } : {}),
   };
 }
 
@@ -236,6 +279,113 @@ export function runSimCommand(options: SimCommandOptions, io: CliIo): Simulation
   }
 }
 
+/** Test hooks and overrides of {@link runSimDashboard}. */
+export interface SimDashboardHooks {
+  /** Called once the server listens, with its URL. */
+  readonly onListening?: (url: string) => void;
+  /** Resolves when the user asks to stop (default: the first SIGINT or SIGTERM). */
+  readonly stop?: Promise<void>;
+}
+
+/** Builds the dashboard's simulation (synchronously, so bad input fails before anything is served). */
+function prepareDashboardRun(options: SimCommandOptions, io: CliIo): ScenarioSimulation {
+  const schedule = options.schedulePath === undefined ? undefined : readSchedule(options.schedulePath, io);
+  return createScenarioSimulation(options.scenario, {
+    seed: options.seed,
+    nodes: options.nodes,
+    durationSeconds: options.durationSeconds,
+    protocol: options.protocol,
+    ...(options.loss === undefined ? {} : { loss: options.loss }),
+    ...(schedule === undefined ? {} : { schedule }),
+  });
+}
+
+/** The first SIGINT/SIGTERM, with a way to remove the listeners again. */
+function interruptSignal(): { readonly signal: Promise<void>; dispose(): void } {
+  let onSignal: () => void = () => {};
+  const signal = new Promise<void>((resolve) => {
+    onSignal = () => resolve();
+  });
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+function printReport(report: SimulationReport, options: SimCommandOptions, io: CliIo): void {
+  if (options.json) io.stdout(`${JSON.stringify(report)}\n`);
+  else {
+    const extra = [
+      ...(options.loss === undefined ? [] : [`--loss ${options.loss}`]),
+      ...(options.protocol === DEFAULTS.protocol ? [] : [`--protocol ${options.protocol}`]),
+      ...(options.schedulePath === undefined ? [] : [`--schedule ${options.schedulePath}`]),
+    ];
+    io.stdout(formatSimSummary(report, extra));
+  }
+}
+
+async function serveDashboardRun(
+  run: ScenarioSimulation,
+  options: SimCommandOptions,
+  io: CliIo,
+  hooks: SimDashboardHooks,
+): Promise<number> {
+  const settings = options.dashboard ?? { port: DEFAULTS.port, speed: DEFAULTS.speed, keepOpen: false };
+  const dashboard = await startDashboard({ ...run, port: settings.port, speed: settings.speed });
+  const interrupt = hooks.stop === undefined ? interruptSignal() : { signal: hooks.stop, dispose: () => {} };
+  try {
+    io.stderr(
+      `Dashboard: ${dashboard.url} (${options.durationSeconds} simulated s at ${settings.speed}× speed; Ctrl-C to stop)\n`,
+    );
+    hooks.onListening?.(dashboard.url);
+    const finished = await Promise.race([
+      dashboard.done.then(() => true),
+      interrupt.signal.then(() => false),
+    ]);
+    if (finished && settings.keepOpen) {
+      printReport(await dashboard.done, options, io);
+      io.stderr(`Run finished; the dashboard stays up at ${dashboard.url} until Ctrl-C.\n`);
+      await interrupt.signal;
+      await dashboard.close();
+      return (await dashboard.done).invariants.violated.length === 0 ? ExitCode.OK : ExitCode.FAILED;
+    }
+    const report = await dashboard.close();
+    if (!finished) io.stderr(`Interrupted at ${report.simulatedSeconds} simulated s.\n`);
+    printReport(report, options, io);
+    return report.invariants.violated.length === 0 ? ExitCode.OK : ExitCode.FAILED;
+  } finally {
+    interrupt.dispose();
+    await dashboard.close();
+  }
+}
+
+/**
+ * `brightchain sim --dashboard`: builds the scenario's simulation, serves the live dashboard on
+ * 127.0.0.1 (URL on stderr), advances the simulation at `--speed` until the duration (or Ctrl-C),
+ * prints the report, closes the server and resolves with the exit code. With `--keep-open` the
+ * dashboard stays up after the report until Ctrl-C.
+ *
+ * @throws BrightChainError (as a rejection) `BC_CLI_FILE_UNREADABLE`, `BC_SIM_SCHEDULE_INVALID`,
+ *   `BC_DASHBOARD_OPTIONS_INVALID`; the listen error (`EADDRINUSE`) if the port is taken
+ * @example
+ * ```ts
+ * const options = parseSimArgs(['--nodes', '200', '--scenario', 'crash', '--dashboard']);
+ * if (options !== 'help') process.exitCode = await runSimDashboard(options, processIo());
+ * ```
+ */
+export async function runSimDashboard(
+  options: SimCommandOptions,
+  io: CliIo,
+  hooks: SimDashboardHooks = {},
+): Promise<number> {
+  return serveDashboardRun(prepareDashboardRun(options, io), options, io, hooks);
+}
+
 /**
  * The `sim` command: parses its arguments, runs the scenario, prints the summary or `--json`
  * report, and returns 0 (all invariants held) or 1 (a violation).
@@ -258,16 +408,19 @@ export const simCommand: Command = {
       io.stdout(simUsage());
       return ExitCode.OK;
     }
-    const report = runSimCommand(options, io);
-    if (options.json) io.stdout(`${JSON.stringify(report)}\n`);
-    else {
-      const extra = [
-        ...(options.loss === undefined ? [] : [`--loss ${options.loss}`]),
-        ...(options.protocol === DEFAULTS.protocol ? [] : [`--protocol ${options.protocol}`]),
-        ...(options.schedulePath === undefined ? [] : [`--schedule ${options.schedulePath}`]),
-      ];
-      io.stdout(formatSimSummary(report, extra));
+    if (options.dashboard !== undefined) {
+      // Bad input fails here, synchronously, before anything is served; the session is awaited by runCli.
+      const run = prepareDashboardRun(options, io);
+      return serveDashboardRun(run, options, io, {}).catch((error: unknown) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        io.stderr(
+          `brightchain sim: cannot serve the dashboard: ${(error as Error).message}${code ? ` [${code}]` : ''}\n`,
+        );
+        return code === 'EADDRINUSE' || code === 'EACCES' ? ExitCode.USAGE : ExitCode.INTERNAL;
+      });
     }
+    const report = runSimCommand(options, io);
+    printReport(report, options, io);
     return report.invariants.violated.length === 0 ? ExitCode.OK : ExitCode.FAILED;
   },
 };
