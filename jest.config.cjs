@@ -15,5 +15,7 @@ module.exports = {
   moduleNameMapper: { '^@brightchain/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/index.ts' },
   // Some ESM-only packages (libp2p tree) export only the `import` condition; retry resolution with it.
   resolver: '<rootDir>/scripts/jest-esm-only-resolver.cjs',
+  // Jest runs in band when it computes one worker (2-core machines); use both cores.
+  maxWorkers: 2,
   testTimeout: 60000,
 };
