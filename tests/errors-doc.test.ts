@@ -19,7 +19,8 @@ it('every error code is unique across packages and starts with BC_', () => {
   for (const pkg of readdirSync(join(root, 'packages'))) {
     const file = join(root, 'packages', pkg, 'src', 'error-codes.ts');
     if (!existsSync(file)) continue;
-    for (const m of readFileSync(file, 'utf8').matchAll(/^\s*[A-Z][A-Z0-9_]*:\s*'([^']*)'/gm)) codes.push(m[1] as string);
+    for (const m of readFileSync(file, 'utf8').matchAll(/^\s*[A-Z][A-Z0-9_]*:\s*'([^']*)'/gm))
+      codes.push(m[1] as string);
   }
   expect(codes.length).toBeGreaterThan(10);
   expect(codes.every((c) => /^BC_[A-Z0-9_]+$/.test(c))).toBe(true);
