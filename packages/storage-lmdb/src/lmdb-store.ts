@@ -131,6 +131,8 @@ export class LmdbStore implements Store {
       const after = prefixUpperBound(prefix);
       if (after !== undefined && (upper === undefined || compareBytes(after, upper) < 0)) upper = after;
     }
+    // No key is below an empty exclusive upper bound.
+    if (upper !== undefined && upper.length === 0) return;
     if (lower !== undefined && upper !== undefined && compareBytes(lower, upper) >= 0) return;
     // Reverse ranges start at `upper` (LMDB treats it as inclusive; skipped below) and stop at `lower` by
     // hand. Without an explicit empty `end`, lmdb-js's reverse cursor stops before the key 0x00.

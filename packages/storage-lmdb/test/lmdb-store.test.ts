@@ -50,6 +50,15 @@ describe('LmdbStore specifics', () => {
     );
   });
 
+  it('returns nothing for an empty exclusive end, forwards and in reverse', () => {
+    const store = new LmdbStore({ path: dir });
+    store.write([{ type: 'put', key: Uint8Array.of(0), value: new Uint8Array(0) }]);
+    expect([...store.scan({ end: new Uint8Array(0) })]).toEqual([]);
+    expect([...store.scan({ end: new Uint8Array(0), reverse: true })]).toEqual([]);
+    expect([...store.scan({ start: new Uint8Array(0) })].length).toBe(1);
+    store.close();
+  });
+
   it('reports an unopenable path as BC_LMDB_OPEN_FAILED', () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'not a directory');
