@@ -1,18 +1,19 @@
 /**
- * A binary min-heap of deadlines with lazy invalidation, so a core can answer "when is my next
- * timer due?" in O(1) and fire due timers in O(log n) without scanning every timer on every tick.
- * Each key has at most one live deadline; scheduling a key again supersedes its older entry, which
- * is discarded when it reaches the top.
+ * Keyed deadlines with lazy invalidation on top of core's {@link BinaryHeap}, so a core can answer
+ * "when is my next timer due?" in O(1) and fire due timers in O(log n) without scanning every timer
+ * on every tick. Each key has at most one live deadline; scheduling a key again supersedes its older
+ * entry, which is discarded when it reaches the top (or when stale entries pile up).
  */
+import { BinaryHeap } from '@brightchain/core';
 
 interface Entry {
-  at: number;
-  key: string;
-  token: number;
+  readonly at: number;
+  readonly key: string;
+  readonly token: number;
 }
 
 /**
- * Deadline heap keyed by string.
+ * Deadline heap keyed by string. Ties fire in scheduling order.
  *
  * @example
  * ```ts
@@ -23,7 +24,9 @@ interface Entry {
  * ```
  */
 export class DeadlineHeap {
-  private readonly heap: Entry[] = [];
+  private readonly heap = new BinaryHeap<Entry>(
+    (a, b) => a.at < b.at || (a.at === b.at && a.token < b.token),
+  );
   private readonly live = new Map<string, number>();
   private nextToken = 0;
 
@@ -36,8 +39,8 @@ export class DeadlineHeap {
   schedule(key: string, at: number): void {
     const token = this.nextToken++;
     this.live.set(key, token);
-    this.push({ at, key, token });
-    if (this.heap.length > 4 * this.live.size + 64) this.compact();
+    this.heap.push({ at, key, token });
+    if (this.heap.size > 4 * this.live.size + 64) this.heap.filter((entry) => this.isLive(entry));
   }
 
   /** Cancels `key`'s deadline, if any. */
@@ -53,7 +56,7 @@ export class DeadlineHeap {
   /** The earliest live deadline, or undefined. */
   peek(): number | undefined {
     this.dropStale();
-    return this.heap[0]?.at;
+    return this.heap.peek()?.at;
   }
 
   /** Removes and returns the keys whose deadline is `≤ now`, earliest first (ties by schedule order). */
@@ -61,59 +64,23 @@ export class DeadlineHeap {
     const due: string[] = [];
     for (;;) {
       this.dropStale();
-      const top = this.heap[0];
+      const top = this.heap.peek();
       if (top === undefined || top.at > now) return due;
-      this.pop();
+      this.heap.pop();
       this.live.delete(top.key);
       due.push(top.key);
     }
   }
 
-  private compact(): void {
-    const kept = this.heap.filter((entry) => this.live.get(entry.key) === entry.token);
-    this.heap.length = 0;
-    for (const entry of kept) this.push(entry);
+  private isLive(entry: Entry): boolean {
+    return this.live.get(entry.key) === entry.token;
   }
 
   private dropStale(): void {
     for (;;) {
-      const top = this.heap[0];
-      if (top === undefined || this.live.get(top.key) === top.token) return;
-      this.pop();
-    }
-  }
-
-  private less(a: Entry, b: Entry): boolean {
-    return a.at < b.at || (a.at === b.at && a.token < b.token);
-  }
-
-  private push(entry: Entry): void {
-    const heap = this.heap;
-    heap.push(entry);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(heap[i] as Entry, heap[parent] as Entry)) break;
-      [heap[i], heap[parent]] = [heap[parent] as Entry, heap[i] as Entry];
-      i = parent;
-    }
-  }
-
-  private pop(): void {
-    const heap = this.heap;
-    const last = heap.pop();
-    if (last === undefined || heap.length === 0) return;
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let smallest = i;
-      if (l < heap.length && this.less(heap[l] as Entry, heap[smallest] as Entry)) smallest = l;
-      if (r < heap.length && this.less(heap[r] as Entry, heap[smallest] as Entry)) smallest = r;
-      if (smallest === i) return;
-      [heap[i], heap[smallest]] = [heap[smallest] as Entry, heap[i] as Entry];
-      i = smallest;
+      const top = this.heap.peek();
+      if (top === undefined || this.isLive(top)) return;
+      this.heap.pop();
     }
   }
 }

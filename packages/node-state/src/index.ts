@@ -43,6 +43,12 @@ export type {
   SuspectUpdate,
 } from './membership-messages';
 export { sizeOfMemberUpdate, sizeOfMembershipMessage } from './membership-message-size';
+export {
+  decodeMembershipMessage,
+  encodeMembershipMessage,
+  MEMBERSHIP_ENVELOPE_TYPE,
+  MEMBERSHIP_WIRE_VERSION,
+} from './membership-codec';
 export type {
   JoinCompletedEvent,
   JoinFailedEvent,

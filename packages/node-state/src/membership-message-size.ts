@@ -1,7 +1,8 @@
 /**
- * Estimated encoded sizes of membership messages, for piggyback budgets and the simulator's
- * bandwidth accounting. The estimate follows a msgpack tuple encoding (array headers, small-int
- * tags, GUIDs as 16-byte binaries, integers by magnitude); it excludes the transport envelope.
+ * Encoded sizes of membership messages, for piggyback budgets and the simulator's bandwidth
+ * accounting: exactly the length of {@link encodeMembershipMessage}'s canonical tuple encoding
+ * (array headers, small-integer tags, GUIDs as 16-byte binaries, shortest integers), computed
+ * without encoding. The transport envelope around it is not included.
  */
 import { encodedNumberSize, metadataSize } from './membership-metadata';
 import type { MemberRecord, MemberUpdate, MembershipMessage } from './membership-messages';
@@ -14,7 +15,7 @@ function arrayHeader(length: number): number {
 }
 
 /**
- * Estimated encoded size of one update in bytes.
+ * Encoded size of one update in bytes.
  *
  * @example
  * ```ts
@@ -51,16 +52,17 @@ function sizeOfRecords(records: readonly MemberRecord[]): number {
 }
 
 /**
- * Estimated encoded size of `message` in bytes (without the transport envelope), as the simulator
- * charges it to the network. Also available as `SwimMembership.sizeOf`.
+ * Encoded size of `message` in bytes (without the transport envelope), as the simulator charges it
+ * to the network: equal to `encodeMembershipMessage(message).length` for a valid message. Also
+ * available as `SwimMembership.sizeOf`.
  *
  * @example
  * ```ts
- * sizeOfMembershipMessage({ type: 'ack', seq: 7, updates: [] }); // 4
+ * sizeOfMembershipMessage({ type: 'ack', seq: 7, updates: [] }); // 5
  * ```
  */
 export function sizeOfMembershipMessage(message: MembershipMessage): number {
-  const header = 2; // tuple header + type tag
+  const header = 3; // tuple header + format version + type tag
   switch (message.type) {
     case 'ping':
     case 'ping-req':

@@ -21,7 +21,8 @@ export interface MemberMetadata {
   readonly region: string;
   /**
    * Small typed capability map (`read`, `write`, `bandwidthMbps`, …): at most 32 entries, keys of
-   * 1–64 characters `[A-Za-z0-9._-]`, string values of at most 256 UTF-8 bytes.
+   * 1–64 characters `[A-Za-z0-9._-]`, string values of at most 256 UTF-8 bytes, finite numbers
+   * (integers within ±(2^53 − 1); −0 is stored as 0).
    */
   readonly capabilities: Readonly<Record<string, CapabilityValue>>;
 }
@@ -77,15 +78,20 @@ export function encodedStringSize(value: string): number {
   return n + (n < 32 ? 1 : n < 256 ? 2 : n < 65_536 ? 3 : 5);
 }
 
-/** Bytes a msgpack number takes (integers by magnitude, other numbers as float64). */
+/** Bytes a canonical msgpack number takes (shortest integer format; other numbers as float64). */
 export function encodedNumberSize(value: number): number {
-  if (!Number.isInteger(value)) return 9;
-  const magnitude = Math.abs(value);
-  if (value >= 0 && magnitude < 128) return 1;
-  if (value < 0 && magnitude <= 32) return 1;
-  if (magnitude < 256) return 2;
-  if (magnitude < 65_536) return 3;
-  if (magnitude < 4_294_967_296) return 5;
+  if (!Number.isSafeInteger(value)) return 9;
+  if (value >= 0) {
+    if (value < 128) return 1;
+    if (value < 256) return 2;
+    if (value < 65_536) return 3;
+    if (value < 4_294_967_296) return 5;
+    return 9;
+  }
+  if (value >= -32) return 1;
+  if (value >= -128) return 2;
+  if (value >= -32_768) return 3;
+  if (value >= -2_147_483_648) return 5;
   return 9;
 }
 
@@ -179,6 +185,13 @@ export function validateMemberMetadata(value: unknown): MemberMetadata {
       }
     } else if (typeof entry === 'number') {
       if (!Number.isFinite(entry)) throw invalid('capability number must be finite', { key });
+      if (Number.isInteger(entry) && !Number.isSafeInteger(entry)) {
+        throw invalid('capability integer must be within ±(2^53 − 1)', { key });
+      }
+      if (Object.is(entry, -0)) {
+        copy[key] = 0; // one encoding per value: canonical encoding has no −0
+        continue;
+      }
     } else if (typeof entry !== 'boolean') {
       throw invalid('capability value must be a string, number or boolean', { key });
     }

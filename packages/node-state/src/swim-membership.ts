@@ -138,15 +138,15 @@ function gridAfter(anchor: number, interval: number, now: number): number {
  *
  * @example
  * ```ts
- * const node = new SwimMembership({ id, metadata, random: new SeededRandom(7), now: 0 });
+ * const node = new SwimMembership({ id, metadata, random: new SeededRandom(7), now: clock.now() });
  * node.join([seedId]);
- * for (const { to, message } of node.ready().messages) transport.send(to, encode(message));
+ * for (const { to, message } of node.ready().messages) transport.send(to, encodeMembershipMessage(message));
  * node.advance();
- * // later: node.tick(clock.now()); node.step(from, decode(bytes)); …
+ * // later: node.tick(clock.now()); node.step(from, decodeMembershipMessage(bytes)); …
  * ```
  */
 export class SwimMembership implements StateMachine<MembershipMessage, never, MembershipEvent> {
-  /** Estimated encoded size of a membership message (bytes), for bandwidth accounting. */
+  /** Exact encoded size of a membership message in bytes (`sizeOfMembershipMessage`), for bandwidth accounting. */
   static readonly sizeOf = sizeOfMembershipMessage;
 
   /** This node's id. */
@@ -403,8 +403,16 @@ export class SwimMembership implements StateMachine<MembershipMessage, never, Me
 
   /**
    * The earliest time at which `tick` has work to do, or undefined when the core has stopped
-   * (after leaving). A host that ticks exactly then (and whenever it delivers a message) sees the
-   * same behaviour as one ticking every few milliseconds.
+   * (after leaving). Re-read it after every `step`, `tick` or command. A host that ticks exactly then
+   * (and before delivering each message) gives the core every tick it needs: extra ticks in between
+   * change nothing, so such a host behaves like one ticking every few milliseconds, with timers firing
+   * exactly on time instead of up to one tick late.
+   *
+   * @example
+   * ```ts
+   * const at = node.nextDeadline();
+   * if (at !== undefined) scheduler.wakeAt(at, () => node.tick(at));
+   * ```
    */
   nextDeadline(): number | undefined {
     if (this.statusValue === 'left') return undefined;

@@ -4,7 +4,7 @@
  * restarts, numeric time. Nodes are ticked exactly at their `nextDeadline()` and whenever a message
  * is delivered to them; `extraTicks` adds spurious ticks to check that they change nothing.
  */
-import { type GuidV4, newGuidV4, SeededRandom } from '@brightchain/core';
+import { BinaryHeap, type GuidV4, newGuidV4, SeededRandom } from '@brightchain/core';
 import {
   type MemberMetadata,
   type MembershipConfigInput,
@@ -54,53 +54,6 @@ interface NodeDeadline {
   readonly version: number;
 }
 
-/** Binary min-heap under `less`. */
-class MinHeap<T> {
-  private readonly items: T[] = [];
-  constructor(private readonly less: (a: T, b: T) => boolean) {}
-
-  peek(): T | undefined {
-    return this.items[0];
-  }
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(item: T): void {
-    const heap = this.items;
-    heap.push(item);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(heap[i] as T, heap[p] as T)) break;
-      [heap[i], heap[p]] = [heap[p] as T, heap[i] as T];
-      i = p;
-    }
-  }
-
-  pop(): T | undefined {
-    const heap = this.items;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last !== undefined) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let s = i;
-        if (l < heap.length && this.less(heap[l] as T, heap[s] as T)) s = l;
-        if (r < heap.length && this.less(heap[r] as T, heap[s] as T)) s = r;
-        if (s === i) break;
-        [heap[i], heap[s]] = [heap[s] as T, heap[i] as T];
-        i = s;
-      }
-    }
-    return top;
-  }
-}
-
 const metadataCache = new Map<number, MemberMetadata>();
 
 /** The (validated, shared) metadata node `index` advertises. */
@@ -113,6 +66,7 @@ export function metadataFor(index: number): MemberMetadata {
   return metadata;
 }
 
+/** The same metadata as a fresh, unvalidated object. */
 export function rawMetadataFor(index: number): MemberMetadata {
   return {
     address: `sim://node-${index}`,
@@ -146,10 +100,10 @@ export class MembershipHarness {
   private readonly root: SeededRandom;
   private readonly net: SeededRandom;
   private readonly extra: SeededRandom;
-  private readonly inflight = new MinHeap<InFlight>(
+  private readonly inflight = new BinaryHeap<InFlight>(
     (a, b) => a.at < b.at || (a.at === b.at && a.order < b.order),
   );
-  private readonly deadlines = new MinHeap<NodeDeadline>(
+  private readonly deadlines = new BinaryHeap<NodeDeadline>(
     (a, b) =>
       a.at < b.at ||
       (a.at === b.at && a.version < b.version) ||

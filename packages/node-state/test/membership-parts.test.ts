@@ -127,6 +127,7 @@ describe('member metadata', () => {
     ['capabilities array', { ...good, capabilities: [] }],
     ['bad capability key', { ...good, capabilities: { 'a b': 1 } }],
     ['NaN capability', { ...good, capabilities: { a: Number.NaN } }],
+    ['unsafe integer capability', { ...good, capabilities: { a: 2 ** 53 } }],
     ['object capability', { ...good, capabilities: { a: {} } }],
     ['long capability string', { ...good, capabilities: { a: 'x'.repeat(257) } }],
     [
